@@ -495,11 +495,15 @@ sr_status sr_render_documents(const cJSON *root, const char *customers_csv, cons
                   : sr_error_set(err, SR_ENOMEM, "out of memory");
         free(path);
         if (st == SR_OK) {
-            log("segments.xlsx: written, %zu customers on %zu sheet(s) (%.3f s)", xs.customers,
-                xs.customer_sheets, elapsed(&t0));
+            log("segments.xlsx: written, %zu customers on %zu sheet(s)%s (%.3f s)", xs.customers,
+                xs.customer_sheets, xs.streamed_sheets ? ", rows streamed into the zip" : "",
+                elapsed(&t0));
             if (xs.truncated_cells)
                 warn("segments.xlsx: %zu cells longer than 32,767 characters were cut",
                      xs.truncated_cells);
+            if (xs.cell_rows_retry)
+                log("segments.xlsx: customer rows written cell by cell (slower): the "
+                    "libxlsxwriter in use does not zip through report/xlsxzip.c");
         }
     }
     if (st == SR_OK && (outputs & SR_OUT_PDF)) {

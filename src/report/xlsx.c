@@ -8,13 +8,20 @@
  *      decide which sheets exist. Sheets are then created in tab order,
  *      because libxlsxwriter orders tabs by creation.
  *   2. fill: the doc-driven sheets come from small column tables (colspec:
- *      header, dotted JSON path, value kind, flags), the customers from a
- *      second streaming pass over customers.csv (field callback -> cell, so
- *      memory does not grow with the number of customers). The Summary,
+ *      header, dotted JSON path, value kind, flags). The Customers sheets
+ *      get their header row and settings here; their data rows come from a
+ *      second streaming pass over customers.csv, run by a report/xlsxzip.h
+ *      filler while libxlsxwriter zips each sheet (PASS_XML: each field
+ *      becomes the cell XML libxlsxwriter would write), or, when xlsxzip is
+ *      not in use, here through worksheet_write_* (PASS_CELLS). Either way
+ *      memory does not grow with the number of customers. The Summary,
  *      first tab, is filled last so it can report what the other sheets did
- *      (split customers, cut cells). In constant_memory mode each sheet must
- *      be written row by row, which is the only way we write.
- *   3. close: workbook_close() builds the zip; its status decides.
+ *      (split customers, cut cells: counted in pass 1). In constant_memory
+ *      mode each sheet must be written row by row, which is the only way we
+ *      write.
+ *   3. close: workbook_close() builds the zip; its status decides. If the
+ *      streamed rows could not be written for want of xlsxzip, the workbook
+ *      is built again with PASS_CELLS.
  *
  * Errors are sticky: the first failing libxlsxwriter call records an SR_EIO
  * with the sheet, cell and lxw_strerror() text in x->err, and every later
@@ -35,6 +42,7 @@
 
 #include <xlsxwriter.h>
 
+#include "report/xlsxzip.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
@@ -64,6 +72,8 @@ typedef struct {
         *f_dec4, *f_int, *f_date, *f_wrap, *f_note, *f_text;
     size_t money_extra; /* display characters the currency adds */
     const char *tmpdir;  /* libxlsxwriter's temporary files */
+    bool precounted;     /* cell_text: cut and invalid cells were counted in pass 1 */
+    const char *cust_csv; /* customers.csv or NULL */
 } xw;
 
 /* Records the first libxlsxwriter failure; true when e is LXW_NO_ERROR. */
@@ -202,8 +212,10 @@ static const char *cell_text(xw *x, const char *s, char **tmp)
         sr_buf_free(&b);
         return NULL;
     }
-    x->stats.truncated_cells += cut;
-    x->stats.invalid_utf8 += !valid;
+    if (!x->precounted) {
+        x->stats.truncated_cells += cut;
+        x->stats.invalid_utf8 += !valid;
+    }
     *tmp = sr_buf_take(&b);
     return *tmp;
 }
@@ -1209,7 +1221,15 @@ typedef struct {
     bool any, all_num, all_date; /* CT_AUTO: what the values looked like */
     double width;
     lxw_format *fmt;
+    char style[24]; /* PASS_XML: ` s="N"` for fmt's style, or "" */
+    char ref[4];    /* PASS_XML: column letters */
 } ccol;
+
+typedef enum {
+    PASS_SCAN,  /* 1: count, type, measure */
+    PASS_CELLS, /* 2: rows through libxlsxwriter's cell calls */
+    PASS_XML    /* 2: rows of one sheet as XML, for report/xlsxzip.h */
+} cpass;
 
 typedef struct {
     xw *x;
@@ -1218,10 +1238,21 @@ typedef struct {
     size_t ncols, cap;
     size_t rec;   /* records completed (header included) */
     size_t field; /* fields of the current record */
-    bool pass2;
+    cpass pass;
+    bool typed;
     uint32_t max_rows;
     sheet *sheets;
     size_t nsheets;
+    size_t cut_cells, bad_utf8; /* pass 1: text cells cell_text will cut or repair */
+    /* PASS_XML */
+    size_t from, upto; /* data rows [from, upto) */
+    bool stop;
+    char rownum[16];   /* Excel row number of the current record */
+    bool row_open;
+    sr_buf xml;
+    xlsxzip_emit_fn emit;
+    void *emit_ctx;
+    char date_style[24];
 } cread;
 
 static void cread_fail(cread *c, sr_status st, const char *what)
@@ -1266,12 +1297,41 @@ static void header_field(cread *c, const char *s, size_t len)
     col->width = text_width(col->label, WIDTH_CAP);
 }
 
-/* Pass 1, one value: widths, and the evidence for typing CT_AUTO columns. */
+/* Whether cell_text will repair (*bad) or cut (*cut) the text s. */
+static void text_checks(const char *s, bool *bad, bool *cut)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = 0;
+    bool ascii = true;
+    for (; u[n]; n++)
+        ascii &= u[n] < 0x80;
+    *bad = *cut = false;
+    if (ascii) {
+        *cut = n > XLSX_MAX_CELL_CHARS;
+        return;
+    }
+    size_t units = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq(u + i, n - i);
+        *bad |= k == 0;
+        units += k ? utf16_units(k) : 1;
+        i += k ? k : 1;
+    }
+    *cut = units > XLSX_MAX_CELL_CHARS;
+}
+
+/* Pass 1, one value: widths, the evidence for typing CT_AUTO columns, and
+ * the count of texts to cut or repair (a number or a date never is one, so
+ * the count is exact whatever the column's type turns out to be). */
 static void scan_field(cread *c, const char *s)
 {
     ccol *col = &c->cols[c->field];
     if (!*s)
         return;
+    bool bad, cut;
+    text_checks(s, &bad, &cut);
+    c->bad_utf8 += bad;
+    c->cut_cells += cut;
     if (col->type == CT_AUTO) {
         col->any = true;
         if (col->all_num && !plain_number(s, true))
@@ -1284,7 +1344,37 @@ static void scan_field(cread *c, const char *s)
         col->width = fmax(col->width, text_width(s, 40));
 }
 
-/* Pass 2, one value: the cell. */
+typedef enum { K_TEXT, K_NUMBER, K_DATE } cell_kind;
+
+/* What the non-empty value s becomes in column col: a number (*v), a date
+ * (*v = Excel serial day) or text. Both ways of writing rows ask here. */
+static cell_kind kind_of(const ccol *col, const char *s, double *v)
+{
+    switch (col->type) {
+    case CT_NUM:
+    case CT_NUM2:
+    case CT_MONEY:
+    case CT_PCT:
+        if (plain_number(s, false)) {
+            *v = strtod(s, NULL);
+            if (isfinite(*v))
+                return K_NUMBER;
+        }
+        break;
+    case CT_DATE: {
+        long d;
+        if (parse_date(s, &d)) {
+            *v = excel_serial(d);
+            return K_DATE;
+        }
+        break;
+    }
+    default: break;
+    }
+    return K_TEXT;
+}
+
+/* PASS_CELLS, one value: the cell. */
 static void write_field(cread *c, const char *s)
 {
     xw *x = c->x;
@@ -1295,29 +1385,12 @@ static void write_field(cread *c, const char *s)
     lxw_col_t k = (lxw_col_t)c->field;
     if (!*s)
         return;
-    switch (col->type) {
-    case CT_NUM:
-    case CT_NUM2:
-    case CT_MONEY:
-    case CT_PCT:
-        if (plain_number(s, false)) {
-            double v = strtod(s, NULL);
-            if (isfinite(v)) {
-                lxw_ok(x, sh, r, k, worksheet_write_number(sh->ws, r, k, v, col->fmt));
-                return;
-            }
-        }
-        break;
-    case CT_DATE: {
-        long d;
-        if (parse_date(s, &d)) {
-            lxw_ok(x, sh, r, k,
-                   worksheet_write_number(sh->ws, r, k, excel_serial(d), x->f_date));
-            return;
-        }
-        break;
-    }
-    default: break;
+    double v;
+    cell_kind kind = kind_of(col, s, &v);
+    if (kind != K_TEXT) {
+        lxw_format *f = kind == K_DATE ? x->f_date : col->fmt;
+        lxw_ok(x, sh, r, k, worksheet_write_number(sh->ws, r, k, v, f));
+        return;
     }
     char *tmp;
     const char *t = cell_text(x, s, &tmp);
@@ -1329,29 +1402,162 @@ static void write_field(cread *c, const char *s)
     free(tmp);
 }
 
+/* PASS_XML: the shortest decimal that reads back as the double strtod
+ * makes of s, a plain_number(s, false): s without its leading zeros and
+ * trailing fraction zeros. Longer than 15 digits: as libxlsxwriter prints. */
+static void xml_number(sr_buf *b, const char *s)
+{
+    const char *p = s + (*s == '-'), *dot = strchr(p, '.');
+    size_t digits = strlen(p) - (dot != NULL);
+    if (digits > 15) {
+        sr_buf_printf(b, "%.16G", strtod(s, NULL));
+        return;
+    }
+    const char *end = p + strlen(p);
+    if (dot) {
+        while (end > dot + 1 && end[-1] == '0')
+            end--;
+        if (end == dot + 1)
+            end = dot;
+    }
+    while (*p == '0' && p + 1 < end && p[1] != '.')
+        p++;
+    if (*s == '-')
+        sr_buf_putc(b, '-');
+    sr_buf_append(b, p, (size_t)(end - p));
+}
+
+/* PASS_XML: text as libxlsxwriter 1.1.4 writes an inline string: control
+ * characters other than tab and newline as _xHHHH_, then &, <, > escaped;
+ * xml:space="preserve" when it starts or ends with white space. */
+static void xml_text(sr_buf *b, const char *t)
+{
+    /* White space that survives the _xHHHH_ escaping (which \v \f \r do not). */
+#define KEPT_SPACE(ch) ((ch) == ' ' || (ch) == '\t' || (ch) == '\n')
+    size_t n = strlen(t);
+    bool preserve = KEPT_SPACE(t[0]) || KEPT_SPACE(t[n - 1]);
+#undef KEPT_SPACE
+    sr_buf_puts(b, preserve ? " t=\"inlineStr\"><is><t xml:space=\"preserve\">"
+                            : " t=\"inlineStr\"><is><t>");
+    const char *run = t;
+    for (const char *p = t;; p++) {
+        unsigned char ch = (unsigned char)*p;
+        bool plain = ch && ch != '&' && ch != '<' && ch != '>' &&
+                     (ch >= 0x20 || ch == '\t' || ch == '\n');
+        if (plain)
+            continue;
+        sr_buf_append(b, run, (size_t)(p - run));
+        if (!ch)
+            break;
+        if (ch == '&')
+            sr_buf_puts(b, "&amp;");
+        else if (ch == '<')
+            sr_buf_puts(b, "&lt;");
+        else if (ch == '>')
+            sr_buf_puts(b, "&gt;");
+        else
+            sr_buf_printf(b, "_x%04X_", ch);
+        run = p + 1;
+    }
+    sr_buf_puts(b, "</t></is></c>");
+}
+
+/* PASS_XML: the start of a cell, <c r="B7" s="3" (s only with a style). */
+static void xml_cell(cread *c, const ccol *col, const char *style)
+{
+    if (!c->row_open) {
+        sr_buf_puts(&c->xml, "<row r=\"");
+        sr_buf_puts(&c->xml, c->rownum);
+        sr_buf_puts(&c->xml, "\">");
+        c->row_open = true;
+    }
+    sr_buf_puts(&c->xml, "<c r=\"");
+    sr_buf_puts(&c->xml, col->ref);
+    sr_buf_puts(&c->xml, c->rownum);
+    sr_buf_putc(&c->xml, '"');
+    sr_buf_puts(&c->xml, style);
+}
+
+/* PASS_XML, one value: the cell write_field() would make, as XML. */
+static void xml_field(cread *c, const char *s)
+{
+    ccol *col = &c->cols[c->field];
+    if (!*s)
+        return;
+    double v;
+    cell_kind kind = kind_of(col, s, &v);
+    if (kind == K_NUMBER) {
+        xml_cell(c, col, col->style);
+        sr_buf_puts(&c->xml, "><v>");
+        xml_number(&c->xml, s);
+        sr_buf_puts(&c->xml, "</v></c>");
+        return;
+    }
+    if (kind == K_DATE) {
+        xml_cell(c, col, c->date_style);
+        sr_buf_printf(&c->xml, "><v>%ld</v></c>", (long)v);
+        return;
+    }
+    char *tmp;
+    const char *t = cell_text(c->x, s, &tmp);
+    if (!t) {
+        fail_nomem(c->x);
+        return;
+    }
+    xml_cell(c, col, "");
+    xml_text(&c->xml, t);
+    free(tmp);
+}
+
 static void on_field(void *s, size_t len, void *data)
 {
     cread *c = data;
-    if (c->x->st != SR_OK)
+    if (c->x->st != SR_OK || c->stop)
         return;
     const char *text = s ? s : "";
     if (c->rec == 0) {
-        if (!c->pass2)
+        if (c->pass == PASS_SCAN)
             header_field(c, text, len);
     } else if (c->field < c->ncols) {
-        if (c->pass2)
+        if (c->pass == PASS_CELLS)
             write_field(c, text);
-        else
+        else if (c->pass == PASS_SCAN)
             scan_field(c, text);
+        else if (c->rec - 1 >= c->from)
+            xml_field(c, text);
     }
     c->field++;
+}
+
+/* PASS_XML, after each record: ends its row, numbers the next one, sends
+ * the XML on every 1 MiB and at the end of the sheet. */
+static void xml_record(cread *c)
+{
+    if (c->row_open)
+        sr_buf_puts(&c->xml, "</row>");
+    c->row_open = false;
+    size_t next = c->rec - 1; /* data row of the next record */
+    if (next >= c->upto)
+        c->stop = true;
+    else if (next >= c->from)
+        snprintf(c->rownum, sizeof c->rownum, "%zu", next - c->from + 2);
+    if (sr_buf_failed(&c->xml)) {
+        fail_nomem(c->x);
+        return;
+    }
+    if (c->xml.len >= (1u << 20) || c->stop) {
+        if (c->emit(c->emit_ctx, c->xml.data, c->xml.len) != 0 && c->x->st == SR_OK)
+            c->x->st = sr_error_set(c->x->err, SR_EIO, "%s: cannot write workbook rows",
+                                    c->x->path);
+        c->xml.len = 0;
+    }
 }
 
 static void on_record(int term, void *data)
 {
     (void)term;
     cread *c = data;
-    if (c->x->st != SR_OK)
+    if (c->x->st != SR_OK || c->stop)
         return;
     if (c->rec > 0 && c->field != c->ncols) {
         char what[96];
@@ -1361,6 +1567,8 @@ static void on_record(int term, void *data)
     }
     c->rec++;
     c->field = 0;
+    if (c->pass == PASS_XML)
+        xml_record(c);
 }
 
 /* One streaming pass over the CSV file with libcsv (strict quoting). */
@@ -1379,42 +1587,99 @@ static void csv_pass(cread *c)
         return;
     }
     c->rec = c->field = 0;
+    c->stop = false;
     char buf[1 << 16];
     size_t n;
-    while (x->st == SR_OK && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
+    while (x->st == SR_OK && !c->stop && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
         if (csv_parse(&p, buf, n, on_field, on_record, c) != n)
             cread_fail(c, SR_EINPUT, csv_strerror(csv_error(&p)));
     }
     if (x->st == SR_OK && ferror(fp))
         x->st = sr_error_set(x->err, SR_EIO, "%s: cannot read: %s", c->csv, strerror(errno));
-    if (x->st == SR_OK && csv_fini(&p, on_field, on_record, c) != 0)
+    if (x->st == SR_OK && !c->stop && csv_fini(&p, on_field, on_record, c) != 0)
         cread_fail(c, SR_EINPUT, csv_strerror(csv_error(&p)));
     csv_free(&p);
     fclose(fp);
-    if (x->st == SR_OK && c->rec == 0 && !c->pass2)
+    if (x->st == SR_OK && c->rec == 0 && c->pass == PASS_SCAN)
         cread_fail(c, SR_EINPUT, "no header line");
 }
 
-/* After pass 1: decide CT_AUTO columns and pick formats. */
+/* After pass 1: decide CT_AUTO columns, once. */
 static void type_columns(cread *c)
 {
-    xw *x = c->x;
+    if (c->typed)
+        return;
+    c->typed = true;
     for (size_t i = 0; i < c->ncols; i++) {
         ccol *col = &c->cols[i];
         if (col->type == CT_AUTO)
             col->type = !col->any ? CT_TEXT : col->all_num ? CT_NUM
                                           : col->all_date  ? CT_DATE
                                                            : CT_TEXT;
+        if (col->type == CT_DATE)
+            col->width = fmax(col->width, 10);
+        if (col->type == CT_MONEY)
+            col->width += (double)c->x->money_extra + 1;
+        lxw_col_to_name(col->ref, (lxw_col_t)i, LXW_FALSE);
+    }
+}
+
+/* For each workbook: the columns' formats. */
+static void column_formats(cread *c)
+{
+    xw *x = c->x;
+    for (size_t i = 0; i < c->ncols; i++) {
+        ccol *col = &c->cols[i];
         col->fmt = col->type == CT_MONEY  ? x->f_money
                    : col->type == CT_NUM2 ? x->f_dec2
                    : col->type == CT_PCT  ? x->f_pct1
                    : col->type == CT_DATE ? x->f_date
                                           : NULL;
-        if (col->type == CT_DATE)
-            col->width = fmax(col->width, 10);
-        if (col->type == CT_MONEY)
-            col->width += (double)x->money_extra + 1;
     }
+}
+
+/* Style indexes of the header and row formats, taken in column order before
+ * any row is written, so both ways of writing rows number the styles alike
+ * (libxlsxwriter numbers a style when it first writes a cell with it). */
+static void style_attr(char *out, size_t n, lxw_format *f)
+{
+    int32_t xf = f ? lxw_format_get_xf_index(f) : 0;
+    if (xf > 0) /* libxlsxwriter writes s only for a style other than 0 */
+        snprintf(out, n, " s=\"%d\"", (int)xf);
+    else
+        out[0] = '\0';
+}
+
+static void column_styles(cread *c)
+{
+    lxw_format_get_xf_index(c->x->f_hdr); /* the header row, written first */
+    for (size_t i = 0; i < c->ncols; i++)
+        style_attr(c->cols[i].style, sizeof c->cols[i].style, c->cols[i].fmt);
+    style_attr(c->date_style, sizeof c->date_style, c->x->f_date);
+}
+
+typedef struct {
+    cread *c;
+    size_t from, rows;
+} fill_job;
+
+/* xlsxzip_fill_fn: the data rows of one Customers sheet. */
+static int fill_rows(void *ctx, xlsxzip_emit_fn emit, void *emit_ctx)
+{
+    fill_job *j = ctx;
+    cread *c = j->c;
+    c->pass = PASS_XML;
+    c->from = j->from, c->upto = j->from + j->rows;
+    c->emit = emit, c->emit_ctx = emit_ctx;
+    c->row_open = false;
+    c->xml.len = 0;
+    c->x->precounted = true; /* pass 1 counted cut and repaired cells */
+    csv_pass(c);
+    c->x->precounted = false;
+    if (c->x->st == SR_OK && c->rec - 1 < c->upto)
+        c->x->st = sr_error_set(c->x->err, SR_EINPUT, "%s: changed while the workbook was written",
+                                c->csv);
+    return c->x->st == SR_OK ? 0 : -1;
 }
 
 /* Header row, freeze, widths, autofilter and conditional formats of one
@@ -1442,6 +1707,7 @@ static void customers_frame(xw *x, cread *c, sheet *s, size_t rows)
 
 static void cread_free(cread *c)
 {
+    sr_buf_free(&c->xml);
     for (size_t i = 0; i < c->ncols; i++)
         free(c->cols[i].name);
     free(c->cols);
@@ -1784,41 +2050,17 @@ static lxw_worksheet *add_sheet(xw *x, const char *name)
     return ws;
 }
 
-sr_status xlsx_write_opt(const cJSON *doc, const char *customers_csv, const char *path,
-                         const xlsx_options *opt, xlsx_stats *stats, sr_error *err)
+/* One attempt at the whole workbook, after pass 1 (cr typed and counted).
+ * fast: the customer rows go through report/xlsxzip.h fillers. Sets *retry
+ * when the fast way failed for want of xlsxzip (not for bad input), so the
+ * caller can write the workbook again with the rows as cells. */
+static sr_status build(xw *x, cread *cr, size_t ncust, const xlsx_options *opt, bool fast,
+                       bool *retry)
 {
-    if (!doc || !path)
-        return sr_error_set(err, SR_EUSAGE, "xlsx_write: no document or path");
-    xlsx_options defaults;
-    if (!opt) {
-        xlsx_options_init(&defaults);
-        opt = &defaults;
-    }
-    xw xs;
-    memset(&xs, 0, sizeof xs);
-    xw *x = &xs;
-    x->doc = doc;
-    x->path = path;
-    x->err = err;
-    cread cr;
-    memset(&cr, 0, sizeof cr);
-    cr.x = x;
-    cr.csv = customers_csv;
-    cr.max_rows = opt->max_rows ? opt->max_rows : XLSX_MAX_DATA_ROWS;
-    if (cr.max_rows > XLSX_MAX_DATA_ROWS)
-        cr.max_rows = XLSX_MAX_DATA_ROWS;
-
-    /* 1. plan */
-    size_t ncust = 0;
-    if (customers_csv) {
-        csv_pass(&cr);
-        if (x->st != SR_OK) {
-            cread_free(&cr);
-            return x->st;
-        }
-        ncust = cr.rec - 1;
-    }
-    cr.nsheets = ncust ? (ncust + cr.max_rows - 1) / cr.max_rows : 1;
+    const cJSON *doc = x->doc;
+    const char *path = x->path;
+    sr_error *err = x->err;
+    *retry = false;
     sheet_plan pl[SH_COUNT];
     plan_sheets(doc, pl);
 
@@ -1826,22 +2068,22 @@ sr_status xlsx_write_opt(const cJSON *doc, const char *customers_csv, const char
     if (!opt->tmpdir) {
         const char *slash = strrchr(path, '/');
         tmpdir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-        if (!tmpdir) {
-            cread_free(&cr);
+        if (!tmpdir)
             return sr_error_set(err, SR_ENOMEM, "out of memory");
-        }
     }
     x->tmpdir = opt->tmpdir ? opt->tmpdir : tmpdir;
     lxw_workbook_options wo = {opt->constant_memory ? LXW_TRUE : LXW_FALSE, (char *)x->tmpdir,
                                LXW_TRUE};
     x->wb = workbook_new_opt(path, &wo);
-    cr.sheets = calloc(cr.nsheets, sizeof *cr.sheets);
+    free(cr->sheets);
+    cr->sheets = calloc(cr->nsheets, sizeof *cr->sheets);
     sheet summary = {0}, quality = {0}, opt_sheets[SH_COUNT];
     memset(opt_sheets, 0, sizeof opt_sheets);
-    index_entry *idx = calloc(cr.nsheets + SH_COUNT + 2, sizeof *idx);
-    char (*cnames)[48] = calloc(cr.nsheets, sizeof *cnames);
+    index_entry *idx = calloc(cr->nsheets + SH_COUNT + 2, sizeof *idx);
+    char (*cnames)[48] = calloc(cr->nsheets, sizeof *cnames);
+    fill_job *jobs = calloc(cr->nsheets, sizeof *jobs);
     sr_buf notes = SR_BUF_INIT;
-    if (!x->wb || !cr.sheets || !idx || !cnames)
+    if (!x->wb || !cr->sheets || !idx || !cnames || !jobs)
         fail_nomem(x);
     if (x->st == SR_OK) {
         lxw_doc_properties props;
@@ -1860,13 +2102,13 @@ sr_status xlsx_write_opt(const cJSON *doc, const char *customers_csv, const char
     size_t nidx = 0;
     summary.name = "Summary";
     summary.ws = add_sheet(x, summary.name);
-    for (size_t i = 0; i < cr.nsheets && x->st == SR_OK; i++) {
+    for (size_t i = 0; i < cr->nsheets && x->st == SR_OK; i++) {
         if (i == 0)
             snprintf(cnames[i], sizeof cnames[i], "Customers");
         else
             snprintf(cnames[i], sizeof cnames[i], "Customers (%zu)", i + 1);
-        cr.sheets[i].name = cnames[i];
-        cr.sheets[i].ws = add_sheet(x, cnames[i]);
+        cr->sheets[i].name = cnames[i];
+        cr->sheets[i].ws = add_sheet(x, cnames[i]);
         idx[nidx].name = cnames[i];
         idx[nidx++].link = true; /* .about is filled with the rows below */
     }
@@ -1889,32 +2131,49 @@ sr_status xlsx_write_opt(const cJSON *doc, const char *customers_csv, const char
     idx[nidx++].about = "Rows read and rejected, missing values, column types";
 
     /* 2. fill */
-    char (*cabout)[96] = x->st == SR_OK ? calloc(cr.nsheets, sizeof *cabout) : NULL;
+    char (*cabout)[96] = x->st == SR_OK ? calloc(cr->nsheets, sizeof *cabout) : NULL;
     if (x->st == SR_OK && !cabout)
         fail_nomem(x);
     if (x->st == SR_OK) {
-        type_columns(&cr);
-        for (size_t i = 0; i < cr.nsheets; i++) {
-            size_t from = i * cr.max_rows, rows = ncust - from < cr.max_rows ? ncust - from : cr.max_rows;
+        type_columns(cr);
+        column_formats(cr);
+        for (size_t i = 0; i < cr->nsheets; i++) {
+            size_t from = i * cr->max_rows,
+                   rows = ncust - from < cr->max_rows ? ncust - from : cr->max_rows;
             if (!ncust)
                 rows = 0;
-            customers_frame(x, &cr, &cr.sheets[i], rows);
+            customers_frame(x, cr, &cr->sheets[i], rows);
             if (rows)
                 snprintf(cabout[i], sizeof cabout[i], "Customers %zu to %zu: scores, segment, attributes",
                          from + 1, from + rows);
             else
                 snprintf(cabout[i], sizeof cabout[i], "No customers");
             idx[i].about = cabout[i];
+            jobs[i].c = cr, jobs[i].from = from, jobs[i].rows = rows;
         }
-        if (customers_csv && ncust) {
-            cr.pass2 = true;
-            csv_pass(&cr);
-            if (x->st == SR_OK && cr.rec - 1 != ncust)
+        column_styles(cr);
+        if (x->cust_csv && ncust && fast) {
+            /* The rows are written when libxlsxwriter zips each sheet. */
+            for (size_t i = 0; i < cr->nsheets && x->st == SR_OK; i++) {
+                char part[64], dim[48], last[16];
+                lxw_rowcol_to_cell(last, (lxw_row_t)jobs[i].rows, (lxw_col_t)(cr->ncols - 1));
+                snprintf(part, sizeof part, "xl/worksheets/sheet%u.xml",
+                         (unsigned)cr->sheets[i].ws->index + 1);
+                snprintf(dim, sizeof dim, "A1:%s", last);
+                if (!xlsxzip_add_filler(part, dim, fill_rows, &jobs[i]))
+                    *retry = true, x->st = SR_EIO;
+            }
+            x->stats.truncated_cells = cr->cut_cells;
+            x->stats.invalid_utf8 = cr->bad_utf8;
+        } else if (x->cust_csv && ncust) {
+            cr->pass = PASS_CELLS;
+            csv_pass(cr);
+            if (x->st == SR_OK && cr->rec - 1 != ncust)
                 x->st = sr_error_set(err, SR_EINPUT, "%s: changed while the workbook was written",
-                                     customers_csv);
+                                     x->cust_csv);
         }
-        if (!customers_csv) {
-            sheet *s = &cr.sheets[0];
+        if (!x->cust_csv) {
+            sheet *s = &cr->sheets[0];
             put_str(x, s, 0, 0, "Customer ID", x->f_hdr);
             s->row = 1;
             put_note(x, s, "customers.csv was not available: no customer rows.");
@@ -1935,12 +2194,12 @@ sr_status xlsx_write_opt(const cJSON *doc, const char *customers_csv, const char
     if (x->st == SR_OK)
         fill_quality(x, &quality);
     x->stats.customers = ncust;
-    x->stats.customer_sheets = cr.nsheets;
-    if (cr.nsheets > 1)
+    x->stats.customer_sheets = cr->nsheets;
+    if (cr->nsheets > 1)
         sr_buf_printf(&notes,
                       "%zu customers do not fit on one sheet (at most %lu rows under the header): "
                       "they continue on %s to %s.\n",
-                      ncust, (unsigned long)cr.max_rows, cnames[1], cnames[cr.nsheets - 1]);
+                      ncust, (unsigned long)cr->max_rows, cnames[1], cnames[cr->nsheets - 1]);
     if (x->stats.truncated_cells)
         sr_buf_printf(&notes,
                       "%zu cells held more than %u characters (Excel's limit) and were cut; "
@@ -1957,21 +2216,82 @@ sr_status xlsx_write_opt(const cJSON *doc, const char *customers_csv, const char
     /* 3. close */
     sr_status st = x->st;
     if (st == SR_OK) {
+        xlsxzip_stats z0 = xlsxzip_get_stats();
         lxw_error e = workbook_close(x->wb);
-        if (e != LXW_NO_ERROR)
+        xlsxzip_stats z1 = xlsxzip_get_stats();
+        size_t filled = xlsxzip_clear_fillers();
+        x->stats.zip_parts = (size_t)(z1.parts - z0.parts);
+        x->stats.zip_large_parts = (size_t)(z1.large_parts - z0.large_parts);
+        st = x->st; /* a filler's own failure (bad customers.csv) comes first */
+        if (st == SR_OK && e != LXW_NO_ERROR)
             st = sr_error_set(err, SR_EIO, "%s: cannot write workbook: %s", path, lxw_strerror(e));
-    } else if (x->wb) {
-        lxw_workbook_free(x->wb);
+        if (fast && x->st == SR_OK && (e != LXW_NO_ERROR || filled != (ncust ? cr->nsheets : 0)))
+            *retry = true;
+        x->stats.streamed_sheets = filled;
+        if (*retry && st == SR_OK)
+            st = SR_EIO;
+    } else {
+        xlsxzip_clear_fillers();
+        if (x->wb)
+            lxw_workbook_free(x->wb);
     }
     if (st != SR_OK)
         remove_partial(path);
-    else if (stats)
-        *stats = x->stats;
     sr_buf_free(&notes);
     free(cabout);
+    free(jobs);
     free(cnames);
     free(idx);
     free(tmpdir);
+    return st;
+}
+
+sr_status xlsx_write_opt(const cJSON *doc, const char *customers_csv, const char *path,
+                         const xlsx_options *opt, xlsx_stats *stats, sr_error *err)
+{
+    if (!doc || !path)
+        return sr_error_set(err, SR_EUSAGE, "xlsx_write: no document or path");
+    xlsx_options defaults;
+    if (!opt) {
+        xlsx_options_init(&defaults);
+        opt = &defaults;
+    }
+    xw xs;
+    memset(&xs, 0, sizeof xs);
+    xs.doc = doc, xs.path = path, xs.err = err, xs.cust_csv = customers_csv;
+    cread cr;
+    memset(&cr, 0, sizeof cr);
+    cr.x = &xs;
+    cr.csv = customers_csv;
+    cr.max_rows = opt->max_rows ? opt->max_rows : XLSX_MAX_DATA_ROWS;
+    if (cr.max_rows > XLSX_MAX_DATA_ROWS)
+        cr.max_rows = XLSX_MAX_DATA_ROWS;
+
+    /* 1. plan */
+    size_t ncust = 0;
+    if (customers_csv) {
+        cr.pass = PASS_SCAN;
+        csv_pass(&cr);
+        if (xs.st != SR_OK) {
+            cread_free(&cr);
+            return xs.st;
+        }
+        ncust = cr.rec - 1;
+    }
+    cr.nsheets = ncust ? (ncust + cr.max_rows - 1) / cr.max_rows : 1;
+
+    bool retry;
+    /* Fillers write inline strings, as constant_memory mode does; normal
+     * mode (benchmarks only) keeps its shared strings. */
+    sr_status st = build(&xs, &cr, ncust, opt, !opt->cell_rows && opt->constant_memory, &retry);
+    if (retry) { /* xlsxzip could not take the rows: write them as cells */
+        memset(&xs, 0, sizeof xs);
+        xs.doc = doc, xs.path = path, xs.err = err, xs.cust_csv = customers_csv;
+        xs.stats.cell_rows_retry = true;
+        st = build(&xs, &cr, ncust, opt, false, &retry);
+    }
+    if (st == SR_OK && stats)
+        *stats = xs.stats;
     cread_free(&cr);
     return st;
 }

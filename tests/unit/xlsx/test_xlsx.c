@@ -28,6 +28,7 @@
 #include <cjson/cJSON.h>
 
 #include "report/xlsx.h"
+#include "report/xlsxzip.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -59,8 +60,18 @@ static char *run(const char *cmd)
 /* The text of one part of the workbook (e.g. "xl/workbook.xml"). */
 static char *part(const char *file, const char *name)
 {
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "unzip -p '%s' '%s'", file, name);
+    char cmd[700], pat[256];
+    size_t k = 0;
+    for (const char *p = name; *p && k + 4 < sizeof pat; p++) {
+        if (*p == '[') { /* unzip reads [...] as a wildcard; "[[]" is a literal [ */
+            memcpy(pat + k, "[[]", 3);
+            k += 3;
+        } else {
+            pat[k++] = *p;
+        }
+    }
+    pat[k] = '\0';
+    snprintf(cmd, sizeof cmd, "unzip -p '%s' '%s'", file, pat);
     return run(cmd);
 }
 
@@ -406,6 +417,128 @@ static void test_same_bytes(void **state)
     free(r);
 }
 
+/* Compares two XML texts: equal bytes, except that the contents of <v>
+ * elements need only be equal numbers ("29" and "29.00" are one value). */
+static void assert_same_xml(const char *name, const char *a, const char *b)
+{
+    const char *p = a, *q = b;
+    while (*p || *q) {
+        if (strncmp(p, "<v>", 3) == 0 && strncmp(q, "<v>", 3) == 0) {
+            char *ep, *eq;
+            double u = strtod(p + 3, &ep), v = strtod(q + 3, &eq);
+            if (u != v || strncmp(ep, "</v>", 4) != 0 || strncmp(eq, "</v>", 4) != 0)
+                fail_msg("%s: values differ at byte %zu: %.40s | %.40s", name, (size_t)(p - a), p,
+                         q);
+            p = ep, q = eq;
+            continue;
+        }
+        if (*p != *q)
+            fail_msg("%s: differ at byte %zu: %.80s | %.80s", name, (size_t)(p - a), p, q);
+        p++, q++;
+    }
+}
+
+/* Every part of two workbooks alike (assert_same_xml). */
+static void assert_same_workbooks(const char *f1, const char *f2)
+{
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "unzip -Z1 '%s'", f1);
+    char *names = run(cmd);
+    snprintf(cmd, sizeof cmd, "unzip -Z1 '%s'", f2);
+    char *names2 = run(cmd);
+    assert_string_equal(names, names2);
+    size_t parts = 0;
+    for (char *name = strtok(names, "\n"); name; name = strtok(NULL, "\n"), parts++) {
+        char *x1 = part(f1, name), *x2 = part(f2, name);
+        assert_same_xml(name, x1, x2);
+        free(x1);
+        free(x2);
+    }
+    assert_true(parts > 20);
+    free(names);
+    free(names2);
+}
+
+/* The customer rows streamed through report/xlsxzip.h (the default) and the
+ * same rows written cell by cell through libxlsxwriter give the same
+ * workbook: same parts, same XML, numbers of equal value. */
+static void check_streamed_equals_cells(const char *csv, uint32_t max_rows, size_t sheets)
+{
+    char cells[320];
+    snprintf(cells, sizeof cells, "%s/cells.xlsx", dir);
+    cJSON *doc = load_fixture();
+    xlsx_options o;
+    xlsx_options_init(&o);
+    o.max_rows = max_rows;
+    xlsx_stats s1, s2;
+    sr_error err = {0};
+    if (xlsx_write_opt(doc, csv, xlsx_path, &o, &s1, &err) != SR_OK)
+        fail_msg("streamed: %s", err.msg);
+    o.cell_rows = true;
+    if (xlsx_write_opt(doc, csv, cells, &o, &s2, &err) != SR_OK)
+        fail_msg("cells: %s", err.msg);
+    assert_int_equal(s1.streamed_sheets, sheets);
+    assert_false(s1.cell_rows_retry);
+    assert_int_equal(s2.streamed_sheets, 0);
+    assert_int_equal(s1.customers, s2.customers);
+    assert_int_equal(s1.truncated_cells, s2.truncated_cells);
+    assert_int_equal(s1.invalid_utf8, s2.invalid_utf8);
+    assert_true(s1.zip_parts > 20); /* xlsxzip compressed every part */
+    assert_same_workbooks(xlsx_path, cells);
+    cJSON_Delete(doc);
+}
+
+static void test_streamed_rows(void **state)
+{
+    (void)state;
+    check_streamed_equals_cells(csv_path, 0, 1);
+    check_streamed_equals_cells(csv_path, 10, 3); /* Customers, (2), (3) */
+    check_streamed_equals_cells(csv_path, 25, 1); /* exactly full */
+    check_streamed_equals_cells(csv_path, 24, 2); /* one row over */
+
+    /* Values that test the escaping and the number forms. */
+    char odd[320];
+    snprintf(odd, sizeof odd, "%s/odd.csv", dir);
+    FILE *f = fopen(odd, "w");
+    assert_non_null(f);
+    fputs("customer_id,monetary,avg_rating,recency,last_purchase,Notes\n"
+          "1,007,-0.00,1234567890123456789,2024-02-29, lead\n"
+          "2,9.3,0.10,1e5,2024-02-30,trail\t\n"
+          "3,29.00,12345.678900,-12,1999-12-31,\"a&b<c>d \"\"q\"\" 'r'\"\n"
+          "4,,,,,\"\x01ctl\x1f\r\"\n"
+          "5,.5,5.,+3,2024-1-01,\xff\xfe bad utf8\n"
+          "6,100000000000000,0.0001,0,,_x0041_ literal\n"
+          "7,-1.5,3,4,2023-06-15,\"two\nlines\"\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    check_streamed_equals_cells(odd, 0, 1);
+    check_streamed_equals_cells(odd, 3, 3);
+}
+
+/* Without xlsxzip (as if libxlsxwriter did not call it), the writer falls
+ * back to cells and the workbook is the same. */
+static void test_streaming_unavailable(void **state)
+{
+    (void)state;
+    char plain[320];
+    snprintf(plain, sizeof plain, "%s/plain.xlsx", dir);
+    cJSON *doc = load_fixture();
+    xlsx_stats s1, s2;
+    sr_error err = {0};
+    assert_int_equal(xlsx_write_opt(doc, csv_path, xlsx_path, NULL, &s1, &err), SR_OK);
+    xlsxzip_enable(false);
+    sr_status st = xlsx_write_opt(doc, csv_path, plain, NULL, &s2, &err);
+    xlsxzip_enable(true);
+    assert_int_equal(st, SR_OK);
+    assert_int_equal(s1.streamed_sheets, 1);
+    assert_false(s1.cell_rows_retry);
+    assert_int_equal(s2.streamed_sheets, 0);
+    assert_true(s2.cell_rows_retry);
+    assert_int_equal(s2.zip_parts, 0); /* minizip compressed it all */
+    assert_same_workbooks(xlsx_path, plain);
+    cJSON_Delete(doc);
+}
+
 static void test_skipped_and_minimal(void **state)
 {
     (void)state;
@@ -510,7 +643,8 @@ int main(void)
         cmocka_unit_test(test_truncated_cell),        cmocka_unit_test(test_summary),
         cmocka_unit_test(test_doc_sheets),            cmocka_unit_test(test_same_bytes),
         cmocka_unit_test(test_skipped_and_minimal),   cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_normal_mode),
+        cmocka_unit_test(test_normal_mode),           cmocka_unit_test(test_streamed_rows),
+        cmocka_unit_test(test_streaming_unavailable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
