@@ -980,6 +980,7 @@ typedef struct {
     struct csv_parser parser;
     bool parser_live;
     unsigned char delim;
+    char eol;            /* '\n', or '\r' in a file with CR-only line ends */
     bool libcsv_only;    /* no fast path for simple lines */
 
     char *buf;              /* read buffer: buf[rec_off, len) is kept across refills */
@@ -1206,7 +1207,7 @@ static void tokenize(tokenizer *t)
     uint64_t next_progress = 16u << 20;
     bool eof = t->eof;
     for (;;) {
-        char *nl = memchr(buf + pos, '\n', len - pos);
+        char *nl = memchr(buf + pos, t->eol, len - pos);
         if (!nl && !eof) {
             /* Refill: keep the current record's bytes, read more. */
             size_t keep = len - rec_off;
@@ -1412,9 +1413,14 @@ static sr_status ingest(sr_dataset *ds, const char *path, source *src,
     size_t start = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         start = 3;
+    /* Line ends: LF or CRLF, or CR alone (old Mac files, Excel's "CSV
+     * (Macintosh)"): then lines end at CR, so line numbers stay right. */
+    char eol = memchr(buf + start, '\n', len - start) || !memchr(buf + start, '\r', len - start)
+                   ? '\n'
+                   : '\r';
     uint64_t blank_lines = 0;
     while (start < len && (buf[start] == '\n' || buf[start] == '\r'))
-        blank_lines += buf[start++] == '\n'; /* leading blank lines still count */
+        blank_lines += buf[start++] == eol; /* leading blank lines still count */
     if (start >= len) {
         st = sr_error_set(err, SR_EINPUT, "%s: the file is empty (no header row)", path);
         goto done;
@@ -1430,7 +1436,7 @@ static sr_status ingest(sr_dataset *ds, const char *path, source *src,
         }
         csv_set_delim(&pp, (unsigned char)delim);
         /* First the header line alone, to learn the date column. */
-        const char *nl = memchr(buf + start, '\n', len - start);
+        const char *nl = memchr(buf + start, eol, len - start);
         size_t hlen = nl ? (size_t)(nl - (buf + start)) + 1 : len - start;
         csv_parse(&pp, buf + start, hlen, pre_field, pre_record, &pre);
         if (!nl)
@@ -1490,6 +1496,7 @@ static sr_status ingest(sr_dataset *ds, const char *path, source *src,
     }
     t.parser_live = true;
     t.delim = (unsigned char)delim;
+    t.eol = eol;
     t.libcsv_only = opt->libcsv_only;
     csv_set_delim(&t.parser, t.delim);
     t.len = len;

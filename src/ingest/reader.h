@@ -6,7 +6,9 @@
  * none) and keep its raw text for rejects.csv. The delimiter (, ; or tab) is
  * detected from the header line, a UTF-8 BOM is skipped, quoted fields may
  * hold delimiters, quotes and newlines, CRLF and a missing final newline are
- * normal. The day/month order of slash dates is detected per file from its
+ * normal. A file whose first chunk has carriage returns but no line feed
+ * has CR-only line ends (old Mac, Excel's "CSV (Macintosh)"): its lines end
+ * at CR and are numbered so. The day/month order of slash dates is detected per file from its
  * first 1,000 rows unless configured.
  *
  * Rows with the wrong field count, a bad number or date, a missing required

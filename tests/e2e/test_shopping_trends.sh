@@ -64,4 +64,13 @@ sed -e 's/,/;/g' -e 's/$/\r/' "$IN" > "$WORK/semi.csv"
 "$BIN" -q -o "$WORK/d" --as-of 2026-01-01 "$WORK/semi.csv"
 expect_eq semicolon_crlf "$(json_body "$WORK/d/report.json" | sha256sum)" "$(json_body "$J" | sha256sum)"
 
+# CR-only line ends (Excel's "CSV (Macintosh)"): the same report, and a bad
+# value is reported on its own line.
+tr -d '\r' < "$IN" | tr '\n' '\r' > "$WORK/mac.csv"
+"$BIN" -q -o "$WORK/e" --as-of 2026-01-01 "$WORK/mac.csv"
+expect_eq cr_only "$(json_body "$WORK/e/report.json" | sha256sum)" "$(json_body "$J" | sha256sum)"
+{ head -n 100 "$IN"; echo "9999,19,Male,Shirt,Clothing,lots,Ohio,M,Red,Fall,3.1,No,Cash,Express,No,No,3,Cash,Weekly"; } | tr -d '\r' | tr '\n' '\r' > "$WORK/mac_bad.csv"
+"$BIN" -q -o "$WORK/f" --max-reject-rate 100% "$WORK/mac_bad.csv" 2> "$WORK/mac_bad.err"
+expect_eq cr_only_line "$(grep -o 'mac_bad.csv:[0-9]*' "$WORK/mac_bad.err" | head -1)" "mac_bad.csv:101"
+
 finish

@@ -513,6 +513,32 @@ static void test_crlf_bom_no_final_newline(void **state)
     assert_string_equal(ds->files[0].sha256, hex);
 }
 
+/* CR-only line ends (old Mac files, Excel's "CSV (Macintosh)"): the same
+ * rows, and line numbers count CRs. */
+static void test_cr_only(void **state)
+{
+    fixture *f = *state;
+    const char *csv = "Customer ID,Item Purchased,Purchase Amount (USD),Discount Applied,Age\r"
+                      "\r"
+                      "1,Blouse,53,Yes,55\r"
+                      "2,\"multi\rline\",64,No,19\r"
+                      "3,Bad,zz,No,1\r"
+                      "4,Jeans,73,No,50\r";
+    feed_ok(f, csv);
+    sr_dataset *ds = f->ds;
+    assert_int_equal(ds->n, 3);
+    assert_string_equal(text(ds, "Discount Applied", 0), "Yes");
+    assert_string_equal(text(ds, "Item Purchased", 1), "multi\rline");
+    assert_string_equal(cust(ds, 2), "4");
+    assert_dbl(number(ds, "Age", 2), 50.0);
+    rejects_table *t = rejects_read(f);
+    assert_non_null(t);
+    assert_int_equal(t->nrows, 1);
+    assert_string_equal(rj(t, 0, RJ_LINE), "6");
+    assert_string_equal(rj(t, 0, RJ_RAW), "3,Bad,zz,No,1");
+    rejects_free(t);
+}
+
 static void test_semicolon_and_tab(void **state)
 {
     fixture *f = *state;
@@ -1798,6 +1824,7 @@ int main(void)
         T(test_long_field),
         T(test_long_bad_value),
         T(test_crlf_bom_no_final_newline),
+        T(test_cr_only),
         T(test_semicolon_and_tab),
         T(test_field_count),
         T(test_bad_values),
