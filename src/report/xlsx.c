@@ -2219,19 +2219,23 @@ static sr_status build(xw *x, cread *cr, size_t ncust, const xlsx_options *opt, 
         xlsxzip_stats z0 = xlsxzip_get_stats();
         lxw_error e = workbook_close(x->wb);
         xlsxzip_stats z1 = xlsxzip_get_stats();
-        size_t filled = xlsxzip_clear_fillers();
+        size_t refused;
+        size_t filled = xlsxzip_clear_fillers(&refused);
         x->stats.zip_parts = (size_t)(z1.parts - z0.parts);
         x->stats.zip_large_parts = (size_t)(z1.large_parts - z0.large_parts);
         st = x->st; /* a filler's own failure (bad customers.csv) comes first */
         if (st == SR_OK && e != LXW_NO_ERROR)
             st = sr_error_set(err, SR_EIO, "%s: cannot write workbook: %s", path, lxw_strerror(e));
-        if (fast && x->st == SR_OK && (e != LXW_NO_ERROR || filled != (ncust ? cr->nsheets : 0)))
+        /* Retry with cells when xlsxzip was bypassed (closed fine, rows
+         * missing) or refused a sheet; not for a plain write failure. */
+        if (fast && x->st == SR_OK &&
+            ((e == LXW_NO_ERROR && filled != (ncust ? cr->nsheets : 0)) || refused))
             *retry = true;
         x->stats.streamed_sheets = filled;
         if (*retry && st == SR_OK)
             st = SR_EIO;
     } else {
-        xlsxzip_clear_fillers();
+        xlsxzip_clear_fillers(NULL);
         if (x->wb)
             lxw_workbook_free(x->wb);
     }

@@ -69,7 +69,7 @@ typedef struct filler {
     char *part, *dimension;
     xlsxzip_fill_fn fill;
     void *ctx;
-    bool used;
+    bool used, refused;
     struct filler *next;
 } filler;
 
@@ -119,16 +119,20 @@ bool xlsxzip_add_filler(const char *part_name, const char *dimension, xlsxzip_fi
     return true;
 }
 
-size_t xlsxzip_clear_fillers(void)
+size_t xlsxzip_clear_fillers(size_t *refused)
 {
     pthread_mutex_lock(&parts_lock);
     filler *f = fillers;
     fillers = NULL;
     pthread_mutex_unlock(&parts_lock);
     size_t used = 0;
+    if (refused)
+        *refused = 0;
     while (f) {
         filler *next = f->next;
         used += f->used;
+        if (refused)
+            *refused += f->refused;
         free(f->part);
         free(f->dimension);
         free(f);
@@ -209,8 +213,10 @@ static bool splice(part *p)
     const char *dim = data_end ? memmem(h, (size_t)(data_end - h), dim_tag, sizeof dim_tag - 1) : NULL;
     const char *ref = dim ? dim + sizeof dim_tag - 1 : NULL;
     const char *quote = ref ? memchr(ref, '"', (size_t)(data_end - ref)) : NULL;
-    if (!quote)
+    if (!quote) {
+        p->f->refused = true;
         return false;
+    }
     p->f->used = true;
     return emit(p->z, h, (size_t)(ref - h)) == 0 &&
            emit(p->z, p->f->dimension, strlen(p->f->dimension)) == 0 &&

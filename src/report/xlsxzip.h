@@ -60,8 +60,10 @@ typedef int (*xlsxzip_fill_fn)(void *ctx, xlsxzip_emit_fn emit, void *emit_ctx);
  * xlsxzip is switched off. */
 bool xlsxzip_add_filler(const char *part, const char *dimension, xlsxzip_fill_fn fill, void *ctx);
 
-/* Forgets every filler; returns how many were used since they were added. */
-size_t xlsxzip_clear_fillers(void);
+/* Forgets every filler; returns how many were used since they were added,
+ * and in *refused (may be NULL) how many parts lacked the shape a filler
+ * needs (then their workbook failed to close). */
+size_t xlsxzip_clear_fillers(size_t *refused);
 
 /* Off: every call passes straight to minizip (for benchmarks and tests).
  * Affects parts opened afterwards. On by default. */

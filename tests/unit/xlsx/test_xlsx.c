@@ -515,6 +515,13 @@ static void test_streamed_rows(void **state)
     check_streamed_equals_cells(odd, 3, 3);
 }
 
+static int never_called(void *ctx, xlsxzip_emit_fn emit, void *emit_ctx)
+{
+    (void)ctx, (void)emit, (void)emit_ctx;
+    fail_msg("a filler ran for a part without <sheetData>");
+    return -1;
+}
+
 /* Without xlsxzip (as if libxlsxwriter did not call it), the writer falls
  * back to cells and the workbook is the same. */
 static void test_streaming_unavailable(void **state)
@@ -535,6 +542,16 @@ static void test_streaming_unavailable(void **state)
     assert_int_equal(s2.streamed_sheets, 0);
     assert_true(s2.cell_rows_retry);
     assert_int_equal(s2.zip_parts, 0); /* minizip compressed it all */
+    assert_same_workbooks(xlsx_path, plain);
+
+    /* A part without the shape a filler needs (as a sheet from another
+     * libxlsxwriter might be) fails its workbook; the writer starts over
+     * with cells. styles.xml has no <sheetData>. */
+    xlsx_stats s3;
+    assert_true(xlsxzip_add_filler("xl/styles.xml", "A1:A1", never_called, NULL));
+    assert_int_equal(xlsx_write_opt(doc, csv_path, plain, NULL, &s3, &err), SR_OK);
+    assert_true(s3.cell_rows_retry);
+    assert_int_equal(s3.streamed_sheets, 0);
     assert_same_workbooks(xlsx_path, plain);
     cJSON_Delete(doc);
 }
