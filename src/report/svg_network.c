@@ -15,6 +15,16 @@
 #define NET_H 1.0
 #define NET_GRAVITY 1.5 /* pull towards the centre, per unit of distance */
 
+/* Largest finite link weight, or 0 when none is positive. */
+static double link_weight_max(const svg_network *c)
+{
+    double wmax = 0;
+    for (size_t e = 0; e < c->n_links; e++)
+        if (isfinite(c->links[e].weight) && c->links[e].weight > wmax)
+            wmax = c->links[e].weight;
+    return wmax;
+}
+
 static sr_status network_check(const svg_network *c)
 {
     if (c->n_nodes && !c->nodes)
@@ -68,10 +78,7 @@ sr_status svg_network_layout(const svg_network *c, double *xy)
         return SR_ENOMEM;
     double *py = px + n, *dx = py + n, *dy = dx + n;
     double k = 0.8 * sqrt(NET_W * NET_H / (double)n);
-    double wmax = 0;
-    for (size_t e = 0; e < c->n_links; e++)
-        if (isfinite(c->links[e].weight) && c->links[e].weight > wmax)
-            wmax = c->links[e].weight;
+    double wmax = link_weight_max(c);
     for (size_t i = 0; i < n; i++) {
         double a = 2 * PI * (double)i / (double)n - PI / 2;
         px[i] = NET_W / 2 + 0.4 * NET_W * cos(a);
@@ -146,74 +153,53 @@ sr_status svg_network_layout(const svg_network *c, double *xy)
     return SR_OK;
 }
 
-/*
- * Network drawing: links first (width 0.75..5 by weight, currentColor at
- * 35 % opacity so they suit either theme), then nodes (radius 4..rmax by
- * sqrt(size / max size), so area tracks size), then labels beside the nodes
- * on the less crowded side (see below).
- */
-sr_status svg_network_write(sr_buf *b, const svg_network *c)
-{
-    if (!svgi_meta_ok(b, c, c ? &c->meta : NULL))
-        return SR_EUSAGE;
-    sr_status st = network_check(c);
-    if (st != SR_OK)
-        return st;
-    /* The drawing grows with sqrt(n) (about 75 units per node spacing) and
-     * the largest radius shrinks, so that labels keep room as n rises; the
-     * page scales the whole svg down to its column width. */
-    const double lab_room = 130;
-    double n_d = c->n_nodes ? (double)c->n_nodes : 1;
-    double pw = fmax(500, 75 * sqrt(n_d)), ph = pw / NET_W * NET_H;
-    double w = pw + 2 * lab_room;
-    double rmax = fmin(16, fmax(8, 16 * sqrt(25 / n_d)));
-    if (c->n_nodes == 0)
-        return svgi_empty_write(b, "network", &c->meta, w);
-    double *xy = malloc(2 * c->n_nodes * sizeof *xy);
-    if (!xy)
-        return SR_ENOMEM;
-    st = svg_network_layout(c, xy);
-    if (st != SR_OK) {
-        free(xy);
-        return st;
-    }
-    bool legend = c->group_names != NULL;
-    double top = (legend ? 30 : 0) + rmax + 6;
-    double h = top + ph + rmax + 10;
-    double smax = 0, wmax = 0;
-    for (size_t i = 0; i < c->n_nodes; i++)
-        if (isfinite(c->nodes[i].size) && c->nodes[i].size > smax)
-            smax = c->nodes[i].size;
-    for (size_t e = 0; e < c->n_links; e++)
-        if (isfinite(c->links[e].weight) && c->links[e].weight > wmax)
-            wmax = c->links[e].weight;
+/* What the drawing helpers share: the spec, where the layout's unit square
+ * lands in the viewBox, and the node radii and label extents as they are
+ * placed. */
+typedef struct {
+    const svg_network *c;
+    const double *xy;      /* svg_network_layout positions in [0,1] x [0,1] */
+    double lab_room;       /* margin left and right of the nodes, for labels */
+    double pw, ph, top, w; /* node area size, its top, viewBox width */
+    double rmax;           /* largest node radius */
+    double *rad;           /* n_nodes radii, set by network_nodes */
+    double *la, *lb;       /* x extent of each placed label, set by network_labels */
+} net_draw;
 
-    sr_buf d = SR_BUF_INIT;
-    sr_buf_printf(&d, "Network of %zu node%s and %zu link%s", c->n_nodes,
-                  c->n_nodes == 1 ? "" : "s", c->n_links, c->n_links == 1 ? "" : "s");
+static double node_x(const net_draw *g, size_t i) { return g->lab_room + g->xy[2 * i] * g->pw; }
+
+static double node_y(const net_draw *g, size_t i) { return g->top + g->xy[2 * i + 1] * g->ph; }
+
+/* "Network of 3 nodes and 2 links: A – B (5); A – C (2)." for the first 10
+ * links that are not self links. */
+static void network_describe(sr_buf *d, const svg_network *c)
+{
+    sr_buf_printf(d, "Network of %zu node%s and %zu link%s", c->n_nodes, c->n_nodes == 1 ? "" : "s",
+                  c->n_links, c->n_links == 1 ? "" : "s");
     size_t shown = 0;
     for (size_t e = 0; e < c->n_links && shown < 10; e++) {
         const svg_link *L = &c->links[e];
         if (L->source == L->target)
             continue;
         char ws[96];
-        sr_buf_printf(&d, "%s %s \xE2\x80\x93 %s (%s)", shown ? ";" : ":",
+        sr_buf_printf(d, "%s %s \xE2\x80\x93 %s (%s)", shown ? ";" : ":",
                       c->nodes[L->source].label ? c->nodes[L->source].label : "",
                       c->nodes[L->target].label ? c->nodes[L->target].label : "",
                       svg_value_format(ws, sizeof ws, &c->weight_fmt, L->weight));
         shown++;
     }
     if (c->n_links > shown)
-        sr_buf_puts(&d, "; ...");
-    sr_buf_putc(&d, '.');
-    svgi_open(b, "network", &c->meta, w, h, sr_buf_str(&d), NULL);
-    bool nomem = sr_buf_failed(&d);
-    sr_buf_free(&d);
-    if (legend)
-        svgi_legend_row(b, 8, 14, c->group_names, c->n_groups, false, w - 8);
+        sr_buf_puts(d, "; ...");
+    sr_buf_putc(d, '.');
+}
 
-#define NX(i) (lab_room + xy[2 * (i)] * pw)
-#define NY(i) (top + xy[2 * (i) + 1] * ph)
+/* The links as one group, each with a "A – B: weight" tooltip. Returns true
+ * when a tooltip buffer ran out of memory. */
+static bool network_links(sr_buf *b, const net_draw *g)
+{
+    const svg_network *c = g->c;
+    double wmax = link_weight_max(c);
+    bool nomem = false;
     sr_buf_puts(b, "<g stroke=\"currentColor\" stroke-opacity=\"0.35\" stroke-linecap=\"round\">");
     for (size_t e = 0; e < c->n_links; e++) {
         const svg_link *L = &c->links[e];
@@ -228,10 +214,10 @@ sr_status svg_network_write(sr_buf *b, const svg_network *c)
                       c->nodes[L->target].label ? c->nodes[L->target].label : "",
                       svg_value_format(ws, sizeof ws, &c->weight_fmt, L->weight));
         sr_buf_puts(b, "<line");
-        svgi_attr(b, "x1", NX(L->source));
-        svgi_attr(b, "y1", NY(L->source));
-        svgi_attr(b, "x2", NX(L->target));
-        svgi_attr(b, "y2", NY(L->target));
+        svgi_attr(b, "x1", node_x(g, L->source));
+        svgi_attr(b, "y1", node_y(g, L->source));
+        svgi_attr(b, "x2", node_x(g, L->target));
+        svgi_attr(b, "y2", node_y(g, L->target));
         svgi_attr(b, "stroke-width", lw);
         sr_buf_putc(b, '>');
         svgi_tooltip(b, sr_buf_str(&d2));
@@ -240,73 +226,151 @@ sr_status svg_network_write(sr_buf *b, const svg_network *c)
         sr_buf_free(&d2);
     }
     sr_buf_puts(b, "</g>");
-    double *rad = malloc(3 * c->n_nodes * sizeof *rad);
-    if (!rad) {
-        free(xy);
-        return SR_ENOMEM;
-    }
-    double *la = rad + c->n_nodes, *lb = la + c->n_nodes; /* label extents in x */
+    return nomem;
+}
+
+/* The nodes, each with a "label: size (group)" tooltip; sets g->rad.
+ * Returns true when a tooltip buffer ran out of memory. */
+static bool network_nodes(sr_buf *b, const net_draw *g)
+{
+    const svg_network *c = g->c;
+    double smax = 0;
+    for (size_t i = 0; i < c->n_nodes; i++)
+        if (isfinite(c->nodes[i].size) && c->nodes[i].size > smax)
+            smax = c->nodes[i].size;
+    bool nomem = false;
     for (size_t i = 0; i < c->n_nodes; i++) {
         const svg_node *nd = &c->nodes[i];
         double s = isfinite(nd->size) && nd->size > 0 && smax > 0 ? nd->size / smax : 0;
-        rad[i] = 4 + (rmax - 4) * sqrt(s);
+        g->rad[i] = 4 + (g->rmax - 4) * sqrt(s);
         char ss[96];
         sr_buf d2 = SR_BUF_INIT;
         sr_buf_printf(&d2, "%s: %s", nd->label ? nd->label : "",
                       svg_value_format(ss, sizeof ss, &c->size_fmt, nd->size));
-        if (legend)
+        if (c->group_names)
             sr_buf_printf(&d2, " (%s)", svgi_lab(c->group_names, nd->group));
         sr_buf_puts(b, "<circle");
-        svgi_attr(b, "cx", NX(i));
-        svgi_attr(b, "cy", NY(i));
-        svgi_attr(b, "r", rad[i]);
+        svgi_attr(b, "cx", node_x(g, i));
+        svgi_attr(b, "cy", node_y(g, i));
+        svgi_attr(b, "r", g->rad[i]);
         sr_buf_printf(b, " fill=\"%s\">", svg_palette_color(nd->group));
         svgi_tooltip(b, sr_buf_str(&d2));
         sr_buf_puts(b, "</circle>");
         nomem |= sr_buf_failed(&d2);
         sr_buf_free(&d2);
     }
-    /* Labels, greedily in input order: each goes left or right of its node,
-     * whichever box overlaps fewer other nodes and already placed labels
-     * (labels count double); ties face outwards. */
-    size_t lab_fit = svgi_fit_cp(lab_room - rmax - 12, TICK_SIZE);
+    return nomem;
+}
+
+/* Crowding of node i's label box [xa, xb] (14 units high, centred on the
+ * node): 100 if it leaves the drawing, plus 1 per other node it touches,
+ * plus 2 per label placed before it that it overlaps. */
+static int label_score(const net_draw *g, size_t i, double xa, double xb)
+{
+    double ya = node_y(g, i) - 7, yb = node_y(g, i) + 7;
+    int score = xa < 2 || xb > g->w - 2 ? 100 : 0;
+    for (size_t j = 0; j < g->c->n_nodes; j++) {
+        if (j == i)
+            continue;
+        double qx = fmin(fmax(node_x(g, j), xa), xb), qy = fmin(fmax(node_y(g, j), ya), yb);
+        if (hypot(node_x(g, j) - qx, node_y(g, j) - qy) < g->rad[j])
+            score++;
+        if (j < i && g->la[j] < xb && g->lb[j] > xa && fabs(node_y(g, j) - node_y(g, i)) < 14)
+            score += 2;
+    }
+    return score;
+}
+
+/* Labels, greedily in input order: each goes left or right of its node,
+ * whichever box overlaps fewer other nodes and already placed labels
+ * (labels count double, see label_score); ties face outwards. Sets g->la
+ * and g->lb. */
+static void network_labels(sr_buf *b, const net_draw *g)
+{
+    const svg_network *c = g->c;
+    size_t lab_fit = svgi_fit_cp(g->lab_room - g->rmax - 12, TICK_SIZE);
     sr_buf_puts(b, "<g font-size=\"11\">");
     for (size_t i = 0; i < c->n_nodes; i++) {
         size_t k = svgi_text_cp(c->nodes[i].label);
         double tw = svgi_text_w(k > lab_fit ? lab_fit : k, TICK_SIZE);
         double best_a = 0, best_b = 0;
         int best = -1;
-        bool outward_left = xy[2 * i] < 0.5;
+        bool outward_left = g->xy[2 * i] < 0.5;
         for (int side = 0; side < 2; side++) {
             bool left = side == 0 ? outward_left : !outward_left;
-            double xa = left ? NX(i) - rad[i] - 3 - tw : NX(i) + rad[i] + 3;
-            double xb = xa + tw, ya = NY(i) - 7, yb = NY(i) + 7;
-            int score = xa < 2 || xb > w - 2 ? 100 : 0;
-            for (size_t j = 0; j < c->n_nodes; j++) {
-                if (j == i)
-                    continue;
-                double qx = fmin(fmax(NX(j), xa), xb), qy = fmin(fmax(NY(j), ya), yb);
-                if (hypot(NX(j) - qx, NY(j) - qy) < rad[j])
-                    score++;
-                if (j < i && la[j] < xb && lb[j] > xa && fabs(NY(j) - NY(i)) < 14)
-                    score += 2;
-            }
+            double xa = left ? node_x(g, i) - g->rad[i] - 3 - tw : node_x(g, i) + g->rad[i] + 3;
+            int score = label_score(g, i, xa, xa + tw);
             if (best < 0 || score < best) {
                 best = score;
                 best_a = xa;
-                best_b = xb;
+                best_b = xa + tw;
             }
         }
-        la[i] = best_a;
-        lb[i] = best_b;
-        bool left = best_b <= NX(i);
-        svgi_text_el(b, left ? best_b : best_a, NY(i), left ? "end" : "start", FONT_SIZE,
+        g->la[i] = best_a;
+        g->lb[i] = best_b;
+        bool left = best_b <= node_x(g, i);
+        svgi_text_el(b, left ? best_b : best_a, node_y(g, i), left ? "end" : "start", FONT_SIZE,
                      " dy=\"0.35em\" style=\"" HALO_STYLE "\"", c->nodes[i].label, lab_fit);
     }
     sr_buf_puts(b, "</g>");
+}
+
+/*
+ * Network drawing: links first (width 0.75..5 by weight, currentColor at
+ * 35 % opacity so they suit either theme), then nodes (radius 4..rmax by
+ * sqrt(size / max size), so area tracks size), then labels beside the nodes
+ * on the less crowded side (see network_labels).
+ */
+sr_status svg_network_write(sr_buf *b, const svg_network *c)
+{
+    if (!svgi_meta_ok(b, c, c ? &c->meta : NULL))
+        return SR_EUSAGE;
+    sr_status st = network_check(c);
+    if (st != SR_OK)
+        return st;
+    /* The drawing grows with sqrt(n) (about 75 units per node spacing) and
+     * the largest radius shrinks, so that labels keep room as n rises; the
+     * page scales the whole svg down to its column width. */
+    net_draw g = {.c = c, .lab_room = 130};
+    double n_d = c->n_nodes ? (double)c->n_nodes : 1;
+    g.pw = fmax(500, 75 * sqrt(n_d));
+    g.ph = g.pw / NET_W * NET_H;
+    g.w = g.pw + 2 * g.lab_room;
+    g.rmax = fmin(16, fmax(8, 16 * sqrt(25 / n_d)));
+    if (c->n_nodes == 0)
+        return svgi_empty_write(b, "network", &c->meta, g.w);
+    double *xy = malloc(2 * c->n_nodes * sizeof *xy);
+    if (!xy)
+        return SR_ENOMEM;
+    st = svg_network_layout(c, xy);
+    if (st != SR_OK) {
+        free(xy);
+        return st;
+    }
+    g.xy = xy;
+    bool legend = c->group_names != NULL;
+    g.top = (legend ? 30 : 0) + g.rmax + 6;
+    double h = g.top + g.ph + g.rmax + 10;
+
+    sr_buf d = SR_BUF_INIT;
+    network_describe(&d, c);
+    svgi_open(b, "network", &c->meta, g.w, h, sr_buf_str(&d), NULL);
+    bool nomem = sr_buf_failed(&d);
+    sr_buf_free(&d);
+    if (legend)
+        svgi_legend_row(b, 8, 14, c->group_names, c->n_groups, false, g.w - 8);
+    nomem |= network_links(b, &g);
+    double *rad = malloc(3 * c->n_nodes * sizeof *rad);
+    if (!rad) {
+        free(xy);
+        return SR_ENOMEM;
+    }
+    g.rad = rad;
+    g.la = rad + c->n_nodes;
+    g.lb = g.la + c->n_nodes;
+    nomem |= network_nodes(b, &g);
+    network_labels(b, &g);
     free(rad);
-#undef NX
-#undef NY
     free(xy);
     st = svgi_close(b);
     return nomem ? SR_ENOMEM : st;
