@@ -578,12 +578,32 @@ void svgi_legend_row(sr_buf *b, double x, double y, const char *const *names, si
 
 /* ---- axes ---------------------------------------------------------------- */
 
+double svgi_plot_x(const svgi_plot_box *p, const svg_ticks *t, double v)
+{
+    return p->left + (v - t->min) / (t->max - t->min) * p->w;
+}
+
+double svgi_plot_y(const svgi_plot_box *p, const svg_ticks *t, double v)
+{
+    return p->top + p->h - (v - t->min) / (t->max - t->min) * p->h;
+}
+
+double svgi_xy_layout(svgi_plot_box *p, bool legend, double plot_h, const svg_ticks *ty,
+                      const svg_format *y_fmt, const char *x_title, const char *y_title)
+{
+    p->top = legend ? 34 : 12;
+    p->h = plot_h;
+    p->left = 8 + (y_title ? 18 : 0) + svgi_text_w(svgi_ticks_width_cp(ty, y_fmt), TICK_SIZE) + 6;
+    p->w = WIDTH - p->left - 20;
+    return p->top + p->h + 24 + (x_title ? 22 : 0) + 4;
+}
+
 void svgi_y_axis(sr_buf *b, const svgi_plot_box *p, const svg_ticks *t, const svg_format *f)
 {
     double am = fmax(fabs(t->min), fabs(t->max));
     for (size_t i = 0; i < t->count; i++) {
         double v = svg_tick_value(t, i);
-        double y = p->top + p->h - (v - t->min) / (t->max - t->min) * p->h;
+        double y = svgi_plot_y(p, t, v);
         svgi_line(b, p->left, y, p->left + p->w, y, " style=\"" GRID_STYLE "\"");
         char s[96];
         svgi_text_el(b, p->left - 6, y, "end", TICK_SIZE, " dy=\"0.35em\"",
@@ -598,7 +618,7 @@ void svgi_x_axis(sr_buf *b, const svgi_plot_box *p, const svg_ticks *t, const sv
     svgi_line(b, p->left, yb, p->left + p->w, yb, " stroke=\"currentColor\"");
     for (size_t i = 0; i < t->count; i++) {
         double v = svg_tick_value(t, i);
-        double x = p->left + (v - t->min) / (t->max - t->min) * p->w;
+        double x = svgi_plot_x(p, t, v);
         svgi_line(b, x, yb, x, yb + 4, " stroke=\"currentColor\"");
         char s[96];
         svgi_text_el(b, x, yb + 16, "middle", TICK_SIZE, NULL,

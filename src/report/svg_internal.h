@@ -140,6 +140,18 @@ typedef struct {
     double left, top, w, h; /* plot rectangle */
 } svgi_plot_box;
 
+/* x of value v on an axis with ticks t along the width of p. */
+double svgi_plot_x(const svgi_plot_box *p, const svg_ticks *t, double v);
+/* y of value v on an axis with ticks t up the height of p (min at the bottom). */
+double svgi_plot_y(const svgi_plot_box *p, const svg_ticks *t, double v);
+/*
+ * Lays out an x/y chart (line, scatter) WIDTH units wide: sets *p to a plot
+ * plot_h high under an optional legend row, with room on the left for the
+ * y title and the widest tick label of ty (in y_fmt), and returns the
+ * chart's height, which leaves room below for x tick labels and x_title.
+ */
+double svgi_xy_layout(svgi_plot_box *p, bool legend, double plot_h, const svg_ticks *ty,
+                      const svg_format *y_fmt, const char *x_title, const char *y_title);
 /* Horizontal gridlines and tick labels of a y axis. */
 void svgi_y_axis(sr_buf *b, const svgi_plot_box *p, const svg_ticks *t, const svg_format *f);
 /* Tick marks and labels of a numeric x axis along the bottom of p. */

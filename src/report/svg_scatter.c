@@ -72,12 +72,7 @@ sr_status svg_scatter_write(sr_buf *b, const svg_scatter *c)
     svg_ticks ty = svgi_axis_ticks(ylo, yhi, 5, &c->y_fmt);
     bool legend = c->group_names != NULL;
     svgi_plot_box p;
-    p.top = legend ? 34 : 12;
-    p.h = 300;
-    p.left =
-        8 + (c->y_title ? 18 : 0) + svgi_text_w(svgi_ticks_width_cp(&ty, &c->y_fmt), TICK_SIZE) + 6;
-    p.w = WIDTH - p.left - 20;
-    double h = p.top + p.h + 24 + (c->x_title ? 22 : 0) + 4;
+    double h = svgi_xy_layout(&p, legend, 300, &ty, &c->y_fmt, c->x_title, c->y_title);
 
     sr_buf d = SR_BUF_INIT, note = SR_BUF_INIT;
     sr_buf_printf(&d, "Scatter plot of %zu point%s", c->n, c->n == 1 ? "" : "s");
@@ -112,8 +107,8 @@ sr_status svg_scatter_write(sr_buf *b, const svg_scatter *c)
             if ((c->group ? c->group[i] : 0) != g || !isfinite(c->x[i]) || !isfinite(c->y[i]))
                 continue;
             sr_buf_puts(b, "<circle");
-            svgi_attr(b, "cx", p.left + (c->x[i] - tx.min) / (tx.max - tx.min) * p.w);
-            svgi_attr(b, "cy", p.top + p.h - (c->y[i] - ty.min) / (ty.max - ty.min) * p.h);
+            svgi_attr(b, "cx", svgi_plot_x(&p, &tx, c->x[i]));
+            svgi_attr(b, "cy", svgi_plot_y(&p, &ty, c->y[i]));
             sr_buf_puts(b, " r=\"2.5\"/>");
         }
         sr_buf_puts(b, "</g>");
