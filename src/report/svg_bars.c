@@ -11,6 +11,34 @@
 #include <math.h>
 #include <string.h>
 
+/* Widest label and widest formatted value of c, in code points (at least 1). */
+static void bars_widths(const svg_bars *c, size_t *lab_cp, size_t *val_cp)
+{
+    *lab_cp = *val_cp = 1;
+    for (size_t i = 0; i < c->n; i++) {
+        char s[128];
+        size_t k = svgi_text_cp(svgi_lab(c->labels, i));
+        *lab_cp = k > *lab_cp ? k : *lab_cp;
+        k = strlen(svg_value_format(s, sizeof s, &c->fmt, c->values[i]));
+        *val_cp = k > *val_cp ? k : *val_cp;
+    }
+}
+
+/* Opens the WIDTH x h svg of kind `kind` with the generated description
+ * "<what> with 3 <unit>s. A: 1; B: 2; C: 3." (the first 12 bars). Returns
+ * true when the description buffer ran out of memory. */
+static bool bars_open(sr_buf *b, const svg_bars *c, const char *kind, double h, const char *what,
+                      const char *unit)
+{
+    sr_buf d = SR_BUF_INIT;
+    sr_buf_printf(&d, "%s with %zu %s%s. ", what, c->n, unit, c->n == 1 ? "" : "s");
+    svgi_desc_list(&d, c->labels, c->values, c->n, &c->fmt, 0, 12);
+    svgi_open(b, kind, &c->meta, WIDTH, h, sr_buf_str(&d), NULL);
+    bool nomem = sr_buf_failed(&d);
+    sr_buf_free(&d);
+    return nomem;
+}
+
 /*
  * Horizontal bars: labels right-aligned in a left column (at most 40 % of the
  * width, longer labels cut), bars from the zero line, values after the bar
@@ -24,16 +52,10 @@ sr_status svg_hbar_write(sr_buf *b, const svg_bars *c)
     if (c->n == 0)
         return svgi_empty_write(b, "hbar", &c->meta, WIDTH);
     const double row = 22, bar = 14, fs = FONT_SIZE;
-    size_t lab_cp = 1, val_cp = 1;
+    size_t lab_cp, val_cp;
     double lo = 0, hi = 0;
     svgi_finite_range(c->values, c->n, &lo, &hi);
-    for (size_t i = 0; i < c->n; i++) {
-        char s[128];
-        size_t k = svgi_text_cp(svgi_lab(c->labels, i));
-        lab_cp = k > lab_cp ? k : lab_cp;
-        k = strlen(svg_value_format(s, sizeof s, &c->fmt, c->values[i]));
-        val_cp = k > val_cp ? k : val_cp;
-    }
+    bars_widths(c, &lab_cp, &val_cp);
     double lab_max = WIDTH * 0.4;
     size_t lab_fit = svgi_fit_cp(lab_max, fs);
     if (lab_cp > lab_fit)
@@ -48,12 +70,7 @@ sr_status svg_hbar_write(sr_buf *b, const svg_bars *c)
     double scale = (x1 - x0) / (dmax - dmin);
     double zx = x0 + (0 - dmin) * scale;
 
-    sr_buf d = SR_BUF_INIT;
-    sr_buf_printf(&d, "Horizontal bar chart with %zu bar%s. ", c->n, c->n == 1 ? "" : "s");
-    svgi_desc_list(&d, c->labels, c->values, c->n, &c->fmt, 0, 12);
-    svgi_open(b, "hbar", &c->meta, WIDTH, h, sr_buf_str(&d), NULL);
-    bool nomem = sr_buf_failed(&d);
-    sr_buf_free(&d);
+    bool nomem = bars_open(b, c, "hbar", h, "Horizontal bar chart", "bar");
 
     if (c->cat_title)
         svgi_text_el(b, 8, 8 + fs, "start", fs, " font-weight=\"600\"", c->cat_title,
@@ -65,10 +82,7 @@ sr_status svg_hbar_write(sr_buf *b, const svg_bars *c)
         double v = c->values[i], y = top + (double)i * row;
         sr_buf d2 = SR_BUF_INIT;
         svgi_put_label_value(&d2, svgi_lab(c->labels, i), &c->fmt, v);
-        sr_buf_puts(b, "<g>");
-        svgi_tooltip(b, sr_buf_str(&d2));
-        nomem |= sr_buf_failed(&d2);
-        sr_buf_free(&d2);
+        nomem |= svgi_group_open(b, &d2);
         svgi_text_el(b, x0 - 8, y + row / 2, "end", fs, " dy=\"0.35em\"", svgi_lab(c->labels, i),
                      lab_cp);
         double end = zx;
@@ -114,14 +128,8 @@ sr_status svg_columns_write(sr_buf *b, const svg_bars *c)
     double slot = p.w / (double)c->n;
     double barw = fmin(slot * 0.7, 60);
 
-    size_t lab_cp = 1, val_cp = 1;
-    for (size_t i = 0; i < c->n; i++) {
-        char s[128];
-        size_t k = svgi_text_cp(svgi_lab(c->labels, i));
-        lab_cp = k > lab_cp ? k : lab_cp;
-        k = strlen(svg_value_format(s, sizeof s, &c->fmt, c->values[i]));
-        val_cp = k > val_cp ? k : val_cp;
-    }
+    size_t lab_cp, val_cp;
+    bars_widths(c, &lab_cp, &val_cp);
     bool show_values = lo >= 0 && svgi_text_w(val_cp, TICK_SIZE) <= slot - 2;
     double lfs = FONT_SIZE, angle = 0, extent;
     size_t lab_max = lab_cp;
@@ -140,12 +148,7 @@ sr_status svg_columns_write(sr_buf *b, const svg_bars *c)
     double bottom = 6 + extent + (c->cat_title ? 22 : 0) + 4;
     double h = p.top + p.h + bottom;
 
-    sr_buf d = SR_BUF_INIT;
-    sr_buf_printf(&d, "Column chart with %zu column%s. ", c->n, c->n == 1 ? "" : "s");
-    svgi_desc_list(&d, c->labels, c->values, c->n, &c->fmt, 0, 12);
-    svgi_open(b, "columns", &c->meta, WIDTH, h, sr_buf_str(&d), NULL);
-    bool nomem = sr_buf_failed(&d);
-    sr_buf_free(&d);
+    bool nomem = bars_open(b, c, "columns", h, "Column chart", "column");
 
     svgi_y_axis(b, &p, &t, &c->fmt);
     double span = t.max - t.min;
@@ -156,10 +159,7 @@ sr_status svg_columns_write(sr_buf *b, const svg_bars *c)
         double cx = p.left + ((double)i + 0.5) * slot;
         sr_buf d2 = SR_BUF_INIT;
         svgi_put_label_value(&d2, svgi_lab(c->labels, i), &c->fmt, v);
-        sr_buf_puts(b, "<g>");
-        svgi_tooltip(b, sr_buf_str(&d2));
-        nomem |= sr_buf_failed(&d2);
-        sr_buf_free(&d2);
+        nomem |= svgi_group_open(b, &d2);
         if (isfinite(v)) {
             double vy = p.top + p.h - (v - t.min) / span * p.h;
             svgi_rect(b, cx - barw / 2, v < 0 ? zy : vy, barw, fabs(vy - zy), color);

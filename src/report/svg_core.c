@@ -100,17 +100,29 @@ void svgi_attr(sr_buf *b, const char *name, double v)
 
 int svgi_clamp_decimals(int d) { return d < 0 ? 0 : d > 9 ? 9 : d; }
 
-char *svg_value_format(char *buf, size_t size, const svg_format *f, double v)
+/*
+ * The start both formatters share: a NULL format means plain; an unusable
+ * buffer is left alone, a non-finite v is written as "n/a". True when that
+ * finished the job and the caller should return buf.
+ */
+static bool format_done(char *buf, size_t size, const svg_format **f, double v)
 {
     static const svg_format plain = {SVG_VALUE_PLAIN, 0, NULL};
     if (!buf || size == 0)
-        return buf;
-    if (!f)
-        f = &plain;
+        return true;
+    if (!*f)
+        *f = &plain;
     if (!isfinite(v)) {
         snprintf(buf, size, "n/a");
-        return buf;
+        return true;
     }
+    return false;
+}
+
+char *svg_value_format(char *buf, size_t size, const svg_format *f, double v)
+{
+    if (format_done(buf, size, &f, v))
+        return buf;
     int d = svgi_clamp_decimals(f->decimals);
     switch (f->kind) {
     case SVG_VALUE_COUNT: return sr_fmt_num(buf, size, v, 0);
@@ -137,15 +149,8 @@ static int step_decimals(double step)
 char *svg_tick_format(char *buf, size_t size, const svg_format *f, double v, double step,
                       double axis_max)
 {
-    static const svg_format plain = {SVG_VALUE_PLAIN, 0, NULL};
-    if (!buf || size == 0)
+    if (format_done(buf, size, &f, v))
         return buf;
-    if (!f)
-        f = &plain;
-    if (!isfinite(v)) {
-        snprintf(buf, size, "n/a");
-        return buf;
-    }
     if (f->kind == SVG_VALUE_PERCENT)
         return sr_fmt_pct(buf, size, v, step_decimals(step * 100.0));
     double div = 1;
@@ -359,6 +364,15 @@ void svgi_tooltip(sr_buf *b, const char *s)
     sr_buf_puts(b, "</title>");
 }
 
+bool svgi_group_open(sr_buf *b, sr_buf *tip)
+{
+    sr_buf_puts(b, "<g>");
+    svgi_tooltip(b, sr_buf_str(tip));
+    bool failed = sr_buf_failed(tip);
+    sr_buf_free(tip);
+    return failed;
+}
+
 void svgi_put_label_value(sr_buf *d, const char *label, const svg_format *f, double v)
 {
     char s[128];
@@ -504,26 +518,26 @@ void svgi_pt(sr_buf *b, double cx, double cy, double r, double a)
     svgi_num(b, cy + r * sin(a));
 }
 
+void svgi_arc_to(sr_buf *b, double cx, double cy, double r, double a, int large, int sweep)
+{
+    sr_buf_puts(b, "A");
+    svgi_num(b, r);
+    sr_buf_putc(b, ' ');
+    svgi_num(b, r);
+    sr_buf_printf(b, " 0 %d %d ", large, sweep);
+    svgi_pt(b, cx, cy, r, a);
+}
+
 void svgi_ring_segment(sr_buf *b, double cx, double cy, double r_out, double r_in, double a0,
                        double a1, const char *fill)
 {
     int large = a1 - a0 > PI ? 1 : 0;
     sr_buf_puts(b, "<path d=\"M");
     svgi_pt(b, cx, cy, r_out, a0);
-    sr_buf_puts(b, "A");
-    svgi_num(b, r_out);
-    sr_buf_putc(b, ' ');
-    svgi_num(b, r_out);
-    sr_buf_printf(b, " 0 %d 1 ", large);
-    svgi_pt(b, cx, cy, r_out, a1);
+    svgi_arc_to(b, cx, cy, r_out, a1, large, 1);
     sr_buf_puts(b, "L");
     svgi_pt(b, cx, cy, r_in, a1);
-    sr_buf_puts(b, "A");
-    svgi_num(b, r_in);
-    sr_buf_putc(b, ' ');
-    svgi_num(b, r_in);
-    sr_buf_printf(b, " 0 %d 0 ", large);
-    svgi_pt(b, cx, cy, r_in, a0);
+    svgi_arc_to(b, cx, cy, r_in, a0, large, 0);
     sr_buf_printf(b, "Z\" fill=\"%s\"/>", fill);
 }
 

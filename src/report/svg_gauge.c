@@ -11,6 +11,16 @@
 
 #include "util/fmt.h"
 
+/* Starts a path along the track of radius r around (cx, cy), clockwise from
+ * the left end (angle pi) to angle a1; the caller closes the d attribute
+ * and adds the paint. */
+static void track_arc(sr_buf *b, double cx, double cy, double r, double a1)
+{
+    sr_buf_puts(b, "<path d=\"M");
+    svgi_pt(b, cx, cy, r, PI);
+    svgi_arc_to(b, cx, cy, r, a1, 0, 1);
+}
+
 /*
  * Semicircular gauge 0..100: a thin outer ring in three bands (vermillion,
  * orange, bluish green from the Okabe-Ito set, standing for red, amber,
@@ -58,24 +68,10 @@ sr_status svg_gauge_write(sr_buf *b, const svg_gauge *c)
         svgi_ring_segment(b, cx, cy, R, R - 10, PI + lim[k] / 100 * PI + (k ? 0.006 : 0),
                           PI + lim[k + 1] / 100 * PI - (k < 2 ? 0.006 : 0), band_col[k]);
     /* Track (theme grid colour), then the progress arc. */
-    sr_buf_puts(b, "<path d=\"M");
-    svgi_pt(b, cx, cy, R - 32, PI);
-    sr_buf_puts(b, "A");
-    svgi_num(b, R - 32);
-    sr_buf_putc(b, ' ');
-    svgi_num(b, R - 32);
-    sr_buf_puts(b, " 0 0 1 ");
-    svgi_pt(b, cx, cy, R - 32, 2 * PI);
+    track_arc(b, cx, cy, R - 32, 2 * PI);
     sr_buf_puts(b, "\" fill=\"none\" style=\"" GRID_STYLE "\" stroke-width=\"20\"/>");
     if (ok && v > 0) {
-        sr_buf_puts(b, "<path d=\"M");
-        svgi_pt(b, cx, cy, R - 32, PI);
-        sr_buf_puts(b, "A");
-        svgi_num(b, R - 32);
-        sr_buf_putc(b, ' ');
-        svgi_num(b, R - 32);
-        sr_buf_puts(b, " 0 0 1 ");
-        svgi_pt(b, cx, cy, R - 32, PI + v / 100 * PI);
+        track_arc(b, cx, cy, R - 32, PI + v / 100 * PI);
         sr_buf_printf(b, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"20\"/>", band_col[band]);
     }
     if (ok) {

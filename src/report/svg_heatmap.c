@@ -75,10 +75,7 @@ sr_status svg_heatmap_write(sr_buf *b, const svg_heatmap *c)
             sr_buf d2 = SR_BUF_INIT;
             sr_buf_printf(&d2, "%s, %s: %s", svgi_lab(c->row_labels, r), svgi_lab(c->col_labels, k),
                           s);
-            sr_buf_puts(b, "<g>");
-            svgi_tooltip(b, sr_buf_str(&d2));
-            nomem |= sr_buf_failed(&d2);
-            sr_buf_free(&d2);
+            nomem |= svgi_group_open(b, &d2);
             if (isfinite(v)) {
                 const char *fill = svg_sequential_color((v - lo) / (hi - lo));
                 svgi_rect(b, x + 1, y + 1, cw - 2, ch - 2, fill);

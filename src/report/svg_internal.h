@@ -86,6 +86,9 @@ void svgi_text_rot(sr_buf *b, double x, double y, double deg, const char *anchor
                    const char *extra, const char *s, size_t max_cp);
 /* <title>s</title> (tooltip of the parent element). */
 void svgi_tooltip(sr_buf *b, const char *s);
+/* Opens a <g> whose tooltip is the text of *tip, then frees *tip. Returns
+ * true when *tip had run out of memory (the tooltip is then incomplete). */
+bool svgi_group_open(sr_buf *b, sr_buf *tip);
 /* Appends "label: value" to d (raw text, escaped later). */
 void svgi_put_label_value(sr_buf *d, const char *label, const svg_format *f, double v);
 /* labels[i], or "" when labels or labels[i] is NULL. */
@@ -120,6 +123,9 @@ void svgi_rect(sr_buf *b, double x, double y, double w, double h, const char *fi
 void svgi_line(sr_buf *b, double xa, double ya, double xb, double yb, const char *style);
 /* Point at angle a (radians, clockwise from the x axis on screen) on a circle. */
 void svgi_pt(sr_buf *b, double cx, double cy, double r, double a);
+/* Path command "A r r 0 large sweep x y": an arc of the circle of radius r
+ * around (cx, cy) to its point at angle a (sweep 1 = clockwise on screen). */
+void svgi_arc_to(sr_buf *b, double cx, double cy, double r, double a, int large, int sweep);
 /*
  * A ring segment between radii r_in < r_out from angle a0 to a1 (a1 > a0,
  * less than a full turn): outer arc clockwise, inner arc back.

@@ -85,10 +85,7 @@ static bool line_series(sr_buf *b, const svg_line *c, size_t s, const svgi_plot_
         sr_buf_printf(&d2, "%s: %s, %s", c->series[s].name ? c->series[s].name : "series",
                       svg_value_format(xs, sizeof xs, &c->x_fmt, c->x[i]),
                       svg_value_format(ys, sizeof ys, &c->y_fmt, y[i]));
-        sr_buf_puts(b, "<g>");
-        svgi_tooltip(b, sr_buf_str(&d2));
-        nomem |= sr_buf_failed(&d2);
-        sr_buf_free(&d2);
+        nomem |= svgi_group_open(b, &d2);
         svgi_marker(b, s, svgi_plot_x(p, tx, c->x[i]), svgi_plot_y(p, ty, y[i]), color);
         sr_buf_puts(b, "</g>");
     }

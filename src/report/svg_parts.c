@@ -14,17 +14,20 @@
 
 #include "util/fmt.h"
 
-/* Sum of the positive finite values; negative and NaN count as zero. */
-static double positive_total(const double *v, size_t n, size_t *nonzero)
+/* Sum of the positive finite values of c into *total and their number into
+ * *nonzero (negative and NaN count as zero); false when there is nothing to
+ * draw: no values, or a total that is not positive and finite. */
+static bool parts_total(const svg_parts *c, double *total, size_t *nonzero)
 {
     double s = 0;
     *nonzero = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i]) && v[i] > 0) {
-            s += v[i];
+    for (size_t i = 0; i < c->n; i++)
+        if (isfinite(c->values[i]) && c->values[i] > 0) {
+            s += c->values[i];
             (*nonzero)++;
         }
-    return s;
+    *total = s;
+    return c->n != 0 && s > 0 && isfinite(s);
 }
 
 static double part(const double *v, size_t i) { return isfinite(v[i]) && v[i] > 0 ? v[i] : 0; }
@@ -40,8 +43,8 @@ sr_status svg_donut_write(sr_buf *b, const svg_parts *c)
     if (!svgi_meta_ok(b, c, c ? &c->meta : NULL) || (c->n && !c->values))
         return SR_EUSAGE;
     size_t nz;
-    double total = c->n ? positive_total(c->values, c->n, &nz) : 0;
-    if (c->n == 0 || !(total > 0) || !isfinite(total))
+    double total;
+    if (!parts_total(c, &total, &nz))
         return svgi_empty_write(b, "donut", &c->meta, WIDTH);
     const double row = 22, R = 100, r = 62;
     double h = fmax(236, 16 + (double)c->n * row);
@@ -66,10 +69,7 @@ sr_status svg_donut_write(sr_buf *b, const svg_parts *c)
         sr_buf d2 = SR_BUF_INIT;
         svgi_put_label_value(&d2, svgi_lab(c->labels, i), &c->fmt, c->values[i]);
         sr_buf_printf(&d2, " (%s)", sr_fmt_pct(p, sizeof p, frac, 1));
-        sr_buf_puts(b, "<g>");
-        svgi_tooltip(b, sr_buf_str(&d2));
-        nomem |= sr_buf_failed(&d2);
-        sr_buf_free(&d2);
+        nomem |= svgi_group_open(b, &d2);
         if (nz == 1) {
             sr_buf_puts(b, "<circle");
             svgi_attr(b, "cx", cx);
@@ -111,12 +111,9 @@ sr_status svg_donut_write(sr_buf *b, const svg_parts *c)
         svg_value_format(s, sizeof s, &c->fmt, c->values[i]);
         snprintf(vs, sizeof vs, "%s (%s)", s,
                  sr_fmt_pct(p, sizeof p, part(c->values, i) / total, 1));
-        sr_buf_puts(b, "<g>");
         sr_buf d2 = SR_BUF_INIT;
         sr_buf_printf(&d2, "%s: %s", svgi_lab(c->labels, i), vs);
-        svgi_tooltip(b, sr_buf_str(&d2));
-        nomem |= sr_buf_failed(&d2);
-        sr_buf_free(&d2);
+        nomem |= svgi_group_open(b, &d2);
         svgi_rect(b, lx, y - 6, 12, 12, svg_palette_color(i));
         svgi_text_el(b, lx + 18, y, "start", FONT_SIZE, " dy=\"0.35em\"", svgi_lab(c->labels, i),
                      lab_fit);
@@ -137,8 +134,8 @@ sr_status svg_stack_write(sr_buf *b, const svg_parts *c)
     if (!svgi_meta_ok(b, c, c ? &c->meta : NULL) || (c->n && !c->values))
         return SR_EUSAGE;
     size_t nz;
-    double total = c->n ? positive_total(c->values, c->n, &nz) : 0;
-    if (c->n == 0 || !(total > 0) || !isfinite(total))
+    double total;
+    if (!parts_total(c, &total, &nz))
         return svgi_empty_write(b, "stack", &c->meta, WIDTH);
     const double bx = 8, bw = WIDTH - 16, by = 8, bh = 32, row = 20;
 
@@ -187,10 +184,7 @@ sr_status svg_stack_write(sr_buf *b, const svg_parts *c)
         sr_buf d2 = SR_BUF_INIT;
         svgi_put_label_value(&d2, svgi_lab(c->labels, i), &c->fmt, c->values[i]);
         sr_buf_printf(&d2, " (%s)", p);
-        sr_buf_puts(b, "<g>");
-        svgi_tooltip(b, sr_buf_str(&d2));
-        nomem |= sr_buf_failed(&d2);
-        sr_buf_free(&d2);
+        nomem |= svgi_group_open(b, &d2);
         const char *col = svg_palette_color(i);
         svgi_rect(b, sx, by, seen < nz ? w - 1 : w, bh, col);
         if (svgi_text_w(strlen(p), FONT_SIZE) + 8 <= w) {
