@@ -132,13 +132,6 @@ static inline double km_sqdist3(const double *a, const double *b)
     return d0 * d0 + d1 * d1 + d2 * d2;
 }
 
-/* Squared distance, through the unrolled form when d == 3 (same bits: the
- * generic loop's 0 + d0^2 is exact). */
-static inline double km_sqd(const double *a, const double *b, size_t d)
-{
-    return d == 3 ? km_sqdist3(a, b) : km_sqdist(a, b, d);
-}
-
 /* Number of threads to use for a request of `threads` (0 = default). */
 static int km_thread_count(int threads)
 {

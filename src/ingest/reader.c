@@ -1386,7 +1386,6 @@ static sr_status ingest(sr_dataset *ds, const char *path, source *src,
     t.pl = &pl;
     t.src = src;
     t.path = path;
-    sr_sha256_init(&pl.sha);
     size_t dup_first = ds->dup_n;
     bool sync_live = false;
 
@@ -1403,6 +1402,10 @@ static sr_status ingest(sr_dataset *ds, const char *path, source *src,
     r.file = &ds->files[ds->nfiles++];
     memset(r.file, 0, sizeof *r.file);
     r.file->path = path;
+    if (!sr_sha256_init(&pl.sha)) {
+        st = sr_error_set(err, SR_ENOMEM, "%s: out of memory", path);
+        goto done;
+    }
 
     char *buf = t.buf;
     size_t len = source_read(src, buf, t.cap);
@@ -1570,6 +1573,7 @@ done:
         batch_free(&pl.slot[b]);
     for (int j = 0; j < NHASH; j++)
         free(pl.job[j].data);
+    sr_sha256_destroy(&pl.sha); /* after a failure the checksum was not finished */
     if (t.parser_live)
         csv_free(&t.parser);
     for (size_t c = 0; c < pre.ncols; c++)
